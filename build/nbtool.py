@@ -1,0 +1,164 @@
+"""Notebook tool of the course: execute notebooks and keep committed notebooks clean.
+
+    python build/nbtool.py run [--smoke] [--out DIR] [PATTERN ...]
+        Execute the course's notebooks in order (chapter, section) in fresh kernels and write
+        the executed copies under DIR (default build/_out/notebooks), printing progress and
+        time per notebook. A failing notebook is saved with its error and the run goes on;
+        the exit status is non-zero if any failed. Writes DIR/../run-times.md.
+
+    python build/nbtool.py clean NOTEBOOK ...
+        Make notebooks ready to commit: execute each in smoke mode, then keep outputs only in
+        cells marked ``# NBVAL_CHECK_OUTPUT`` (text outputs, compared by the tests), drop
+        images and execution counts everywhere else, and set the common kernelspec.
+"""
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+DEFAULT_OUT = ROOT / "build" / "_out" / "notebooks"
+CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+TEXT_MIME = ("text/plain",)
+
+
+def section_key(path: Path) -> Tuple:
+    """Sort key from the numbers in a notebook's name: 4.10 comes after 4.9."""
+    rel = path.relative_to(NOTEBOOKS)
+    numbers = [int(n) for n in re.findall(r"\d+", rel.name.split("-")[0])]
+    return (str(rel.parent), numbers, rel.name)
+
+
+def course_notebooks(patterns: Optional[List[str]] = None) -> List[Path]:
+    """All notebooks of the course in reading order, optionally filtered by substrings."""
+    found = [p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    if patterns:
+        found = [p for p in found if any(pat in str(p.relative_to(NOTEBOOKS)) for pat in patterns)]
+    return sorted(found, key=section_key)
+
+
+def absolutize_data_dirs() -> None:
+    """Kernels run in the notebook's folder: make ``D2L_DATA_DIR`` entries absolute."""
+    value = os.environ.get("D2L_DATA_DIR")
+    if value:
+        os.environ["D2L_DATA_DIR"] = os.pathsep.join(str(Path(p).resolve()) for p in value.split(os.pathsep) if p)
+
+
+def execute(path: Path, timeout: int = 1800) -> Tuple[nbformat.NotebookNode, Optional[str]]:
+    """Execute a notebook in a fresh kernel in its own folder; return (notebook, error or None)."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        return nb, str(err).strip().splitlines()[-1] if str(err).strip() else repr(err)
+    return nb, None
+
+
+def is_check_cell(cell) -> bool:
+    return cell.cell_type == "code" and any(line.strip() == CHECK_MARKER for line in cell.source.splitlines())
+
+
+def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Keep text outputs of check cells only; everything else is committed unexecuted."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.metadata.pop("execution", None)
+        if is_check_cell(cell):
+            kept = []
+            for out in cell.outputs:
+                if out.output_type == "stream" and out.name == "stderr":
+                    continue
+                if "data" in out:
+                    out.data = {k: v for k, v in out.data.items() if k in TEXT_MIME}
+                    if not out.data:
+                        continue
+                    out.metadata = {}
+                kept.append(out)
+            cell.outputs = kept
+        else:
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    return nb
+
+
+def cmd_clean(paths: List[str]) -> int:
+    os.environ["D2L_SMOKE"] = "1"
+    absolutize_data_dirs()
+    status = 0
+    for name in paths:
+        path = Path(name).resolve()
+        start = time.perf_counter()
+        nb, error = execute(path)
+        if error:
+            print(f"FAILED {name}: {error}", file=sys.stderr)
+            status = 1
+            continue
+        nbformat.write(strip(nb), path)
+        print(f"cleaned {name} ({time.perf_counter() - start:.1f} s)")
+    return status
+
+
+def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
+    os.environ["D2L_SMOKE"] = "1" if smoke else "0"
+    absolutize_data_dirs()
+    notebooks = course_notebooks(patterns)
+    if not notebooks:
+        print("no notebooks matched", file=sys.stderr)
+        return 1
+    mode = "smoke" if smoke else "full"
+    print(f"Executing {len(notebooks)} notebooks ({mode} mode) into {out}", flush=True)
+    rows, failed, total_start = [], [], time.perf_counter()
+    for i, path in enumerate(notebooks, 1):
+        rel = path.relative_to(NOTEBOOKS)
+        print(f"[{i:>3}/{len(notebooks)}] {rel} ...", end=" ", flush=True)
+        start = time.perf_counter()
+        nb, error = execute(path)
+        seconds = time.perf_counter() - start
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, target)
+        print(f"{'FAILED' if error else 'ok'} {seconds:.1f} s" + (f"\n      {error}" if error else ""), flush=True)
+        rows.append((str(rel), seconds, "FAILED" if error else "ok"))
+        if error:
+            failed.append(str(rel))
+    total = time.perf_counter() - total_start
+    table = [f"# Notebook run times ({mode} mode)", "", "| notebook | seconds | result |", "|---|---:|---|"]
+    table += [f"| {name} | {sec:.1f} | {res} |" for name, sec, res in rows]
+    table += [f"| **total** | {total:.1f} | {len(rows) - len(failed)}/{len(rows)} ok |"]
+    (out.parent / "run-times.md").write_text("\n".join(table) + "\n", encoding="utf-8")
+    print(f"Done in {total:.1f} s: {len(rows) - len(failed)} ok, {len(failed)} failed")
+    for name in failed:
+        print(f"  failed: {name} (executed copy with the error: {out / name})")
+    return 1 if failed else 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute the course's notebooks into build/_out")
+    run.add_argument("patterns", nargs="*", help="only notebooks whose path contains one of these")
+    run.add_argument("--smoke", action="store_true", help="smoke mode (few epochs, few examples)")
+    run.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    clean = sub.add_parser("clean", help="execute and strip notebooks for committing")
+    clean.add_argument("paths", nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return cmd_run(args.patterns, args.out.resolve(), args.smoke)
+    return cmd_clean(args.paths)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""d2l: the helper package of the Korean MXNet Gluon course *d2l-ko-gluon*.
+
+Every helper is explained in the notebook named in its docstring and lives here once.
+The names and call signatures of the 2019 book's ``d2l`` package are kept, so the
+book's own code runs against this package. Import ``d2l`` before ``mxnet``: on the GPU
+build it loads the CUDA libraries that MXNet needs (see :mod:`d2l.context`).
+"""
+import sys
+
+__version__ = "0.1.0"
+
+if sys.version_info < (3, 9) or sys.version_info >= (3, 12):
+    raise ImportError(
+        f"d2l-ko-gluon needs Python 3.9-3.11 (MXNet 1.9.1 needs numpy<1.24, which has no wheel "
+        f"for newer Pythons); this is Python {sys.version.split()[0]}. See README.md. / "
+        "Python 3.9~3.11 환경이 필요합니다."
+    )
+
+from .context import num_gpus, try_all_gpus, try_gpu  # noqa: E402  (loads CUDA before mxnet)
+from .config import smoke, smoke_mode  # noqa: E402
+from .data import download, load_idx_dataset, read_idx  # noqa: E402
+from .plot import plt, set_figsize, use_svg_display  # noqa: E402
+from .timer import Benchmark, Timer  # noqa: E402
+from .utils import require_version, set_seed  # noqa: E402

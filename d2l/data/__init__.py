@@ -1,0 +1,8 @@
+"""Data hub (download, search path, checksums) and readers for the course's data sets."""
+from .hub import (REGISTRY, ChecksumError, DataFile, DataHubError, cache_dir, download, find,
+                  search_path, sha1_of)
+from .idx import read_idx
+from .vision import load_idx_dataset
+
+__all__ = ["REGISTRY", "ChecksumError", "DataFile", "DataHubError", "cache_dir", "download", "find",
+           "search_path", "sha1_of", "read_idx", "load_idx_dataset"]
