@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 import nbformat
+import results
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -54,8 +55,13 @@ def absolutize_data_dirs() -> None:
 
 
 def execute(path: Path, timeout: int = 1800) -> Tuple[nbformat.NotebookNode, Optional[str]]:
-    """Execute a notebook in a fresh kernel in its own folder; return (notebook, error or None)."""
+    """Execute a notebook in a fresh kernel in its own folder; return (notebook, error or None).
+
+    The kernel learns which notebook it runs from ``D2L_NOTEBOOK`` (for the results table).
+    """
     nb = nbformat.read(path, as_version=4)
+    if NOTEBOOKS in path.parents:
+        os.environ["D2L_NOTEBOOK"] = str(path.relative_to(NOTEBOOKS).with_suffix(""))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     try:
@@ -113,6 +119,7 @@ def cmd_clean(paths: List[str]) -> int:
 
 def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
     os.environ["D2L_SMOKE"] = "1" if smoke else "0"
+    os.environ["D2L_RESULTS_DIR"] = str(out.parent / "results")
     absolutize_data_dirs()
     notebooks = course_notebooks(patterns)
     if not notebooks:
@@ -124,6 +131,8 @@ def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
     for i, path in enumerate(notebooks, 1):
         rel = path.relative_to(NOTEBOOKS)
         print(f"[{i:>3}/{len(notebooks)}] {rel} ...", end=" ", flush=True)
+        stale = out.parent / "results" / (str(rel.with_suffix("")).replace("/", "__") + ".json")
+        stale.unlink(missing_ok=True)
         start = time.perf_counter()
         nb, error = execute(path)
         seconds = time.perf_counter() - start
@@ -139,6 +148,7 @@ def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
     table += [f"| {name} | {sec:.1f} | {res} |" for name, sec, res in rows]
     table += [f"| **total** | {total:.1f} | {len(rows) - len(failed)}/{len(rows)} ok |"]
     (out.parent / "run-times.md").write_text("\n".join(table) + "\n", encoding="utf-8")
+    results.write_table(out.parent)
     print(f"Done in {total:.1f} s: {len(rows) - len(failed)} ok, {len(failed)} failed")
     for name in failed:
         print(f"  failed: {name} (executed copy with the error: {out / name})")

@@ -18,7 +18,11 @@ if sys.version_info < (3, 9) or sys.version_info >= (3, 12):
 
 from .context import num_gpus, try_all_gpus, try_gpu  # noqa: E402  (loads CUDA before mxnet)
 from .config import smoke, smoke_mode  # noqa: E402
-from .data import download, load_idx_dataset, read_idx  # noqa: E402
-from .plot import plt, set_figsize, use_svg_display  # noqa: E402
+from .data import (download, get_fashion_mnist_labels, load_data_fashion_mnist,  # noqa: E402
+                   load_idx_dataset, read_idx, show_fashion_mnist)
+from .linear import data_iter, linreg, sgd, squared_loss  # noqa: E402
+from .plot import plt, semilogy, set_figsize, use_svg_display  # noqa: E402
+from .results import compare_with_book  # noqa: E402
 from .timer import Benchmark, Timer  # noqa: E402
+from .train import evaluate_accuracy, train_ch3  # noqa: E402
 from .utils import require_version, set_seed  # noqa: E402

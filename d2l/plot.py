@@ -94,4 +94,22 @@ def set_figsize(figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
     plt.rcParams["figure.figsize"] = figsize
 
 
+def semilogy(x_vals, y_vals, x_label, y_label, x2_vals=None, y2_vals=None,
+             legend=None, figsize=(3.5, 2.5)):
+    """Plot ``y_vals`` against ``x_vals`` with a log-scale y axis, optionally a second dotted curve.
+
+    Introduced in notebook 5.11 (model selection) for training and test loss curves.
+    """
+    if (x2_vals is None) != (y2_vals is None):
+        raise ValueError("give both x2_vals and y2_vals, or neither")
+    set_figsize(figsize)
+    plt.xlabel(x_label)
+    plt.ylabel(y_label)
+    plt.semilogy(x_vals, y_vals)
+    if x2_vals is not None:
+        plt.semilogy(x2_vals, y2_vals, linestyle=":")
+    if legend:
+        plt.legend(legend)
+
+
 configure_korean_font()

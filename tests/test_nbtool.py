@@ -34,3 +34,16 @@ def test_strip_keeps_only_checked_text():
     assert kept[1].data == {"text/plain": "<Figure>"}
     assert out.cells[1].execution_count == 2
     assert out.metadata.kernelspec.name == "python3"
+
+
+def test_results_table(tmp_path):
+    import json
+    import results
+
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "a.json").write_text(json.dumps([
+        {"notebook": "05-x/5.6-s", "name": "test acc", "book": 0.843, "here": 0.85, "tolerance": "+-0.02",
+         "ok": True, "mode": "full"}]))
+    (tmp_path / "run-times.md").write_text("| notebook | seconds | result |\n|---|---:|---|\n| 05-x/5.6-s.ipynb | 12.5 | ok |\n")
+    table = results.write_table(tmp_path).read_text()
+    assert "| 05-x/5.6-s | test acc | 0.843 | 0.85 | +-0.02 | yes | full | 12.5 |" in table

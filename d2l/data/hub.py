@@ -148,14 +148,17 @@ def _lookup(name: str) -> DataFile:
         raise KeyError(f"{name!r} is not a registered data file. Known names: {known}") from None
 
 
-def find(name: str) -> Optional[Path]:
+def find(name: str, root: Optional[Path] = None) -> Optional[Path]:
     """Return the first verified local copy of ``name`` on the search path, or None.
+
+    ``root``, when given, is searched before the search path.
 
     A copy whose checksum is wrong raises :class:`ChecksumError` rather than being skipped,
     so a damaged file is never silently shadowed by another one.
     """
     entry = _lookup(name)
-    for folder in search_path():
+    folders = ([Path(root).expanduser()] if root else []) + search_path()
+    for folder in folders:
         candidate = folder / entry.path
         if candidate.is_file():
             ok, actual = verify(candidate, entry)
@@ -215,13 +218,15 @@ def fetch(entry: DataFile, target: Path) -> Path:
             tmp.unlink()
 
 
-def download(name: str) -> Path:
+def download(name: str, root: Optional[Path] = None) -> Path:
     """Return the local path of the registered data file ``name``, downloading it if needed.
+
+    ``root`` is an extra folder searched first (the 2019 loaders' ``root`` argument).
 
     >>> download('fashion-mnist/train-labels-idx1-ubyte.gz')  # doctest: +SKIP
     PosixPath('.../fashion-mnist/train-labels-idx1-ubyte.gz')
     """
-    local = find(name)
+    local = find(name, root)
     if local is not None:
         return local
     entry = _lookup(name)
