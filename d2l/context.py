@@ -67,7 +67,16 @@ def preload_cuda_libraries() -> List[str]:
 
 preload_cuda_libraries()
 
-import mxnet as mx  # noqa: E402  (must follow the preload above)
+try:
+    import mxnet as mx  # noqa: E402  (must follow the preload above)
+except OSError as err:  # the GPU build without an NVIDIA driver or CUDA library
+    raise ImportError(
+        f"MXNet could not load a library it needs: {err}.\n"
+        "The GPU build (mxnet-cu112) needs the NVIDIA driver (libcuda.so.1) and the CUDA 11 "
+        "wheels of requirements/gpu.txt. On a machine without a supported NVIDIA GPU, install "
+        "the CPU build instead: make clean && make setup (VARIANT=cpu). / GPU용 MXNet에 필요한 "
+        "드라이버나 CUDA 라이브러리를 찾지 못했습니다. GPU가 없다면 CPU용으로 설치하세요."
+    ) from err
 
 
 def num_gpus() -> int:
