@@ -42,6 +42,34 @@ def font_has_hangul(path: str) -> bool:
     return all(ord(ch) in charmap for ch in _HANGUL_PROBE)
 
 
+def with_minus_sign(path: str) -> str:
+    """Return a copy of the font at ``path`` whose U+2212 MINUS SIGN shows its hyphen glyph.
+
+    Matplotlib's math text (log-axis ticks such as 10^-4, ``$x - y$``) always draws U+2212,
+    which NanumGothic lacks, so those minus signs would be boxes. The patched copy is made
+    once and kept in matplotlib's cache folder; fonts that have the glyph are used as they are.
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    cmap = font.getBestCmap()
+    if 0x2212 in cmap or 0x2D not in cmap:
+        return path
+    stat = os.stat(path)
+    folder = os.path.join(matplotlib.get_cachedir(), "d2l-fonts")
+    target = os.path.join(folder, f"{stat.st_size}-{int(stat.st_mtime)}-{os.path.basename(path)}")
+    if not os.path.exists(target):
+        font = TTFont(path)
+        for table in font["cmap"].tables:
+            if table.isUnicode() and 0x2D in table.cmap:
+                table.cmap[0x2212] = table.cmap[0x2D]
+        os.makedirs(folder, exist_ok=True)
+        partial = f"{target}.{os.getpid()}.part"
+        font.save(partial)
+        os.replace(partial, target)
+    return target
+
+
 def configure_korean_font() -> Optional[str]:
     """Register and select a Hangul-capable font; return its family name (None if none).
 
@@ -51,14 +79,19 @@ def configure_korean_font() -> Optional[str]:
     global korean_font
     family = None
     for path in _bundled_font_files():
-        font_manager.fontManager.addfont(path)
-        name = font_manager.FontProperties(fname=path).get_name()
-        if family is None and font_has_hangul(path):
-            family = name
+        if font_has_hangul(path):
+            font_manager.fontManager.addfont(with_minus_sign(path))
+            family = family or font_manager.FontProperties(fname=path).get_name()
     if family is None:
         installed = {f.name: f.fname for f in font_manager.fontManager.ttflist}
         for candidate in SYSTEM_KOREAN_FAMILIES:
             if candidate in installed and font_has_hangul(installed[candidate]):
+                original = installed[candidate]
+                patched = with_minus_sign(original)
+                if patched != original:  # use the patched copy in place of the original
+                    manager = font_manager.fontManager
+                    manager.ttflist = [f for f in manager.ttflist if f.fname != original]
+                    manager.addfont(patched)
                 family = candidate
                 break
     if family is None:

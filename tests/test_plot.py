@@ -51,3 +51,28 @@ def test_set_figsize():
     assert tuple(d2l.plt.rcParams["figure.figsize"]) == (4, 3)
     with pytest.raises(ValueError, match="figsize"):
         d2l.set_figsize((4, -1))
+
+
+def test_minus_signs_in_math_text_and_log_ticks(caplog):
+    """Math text draws U+2212, which NanumGothic lacks: d2l registers a patched copy."""
+    fig, ax = d2l.plt.subplots()
+    ax.semilogy([1, 2, 3], [1e-4, 1e-2, 1])
+    ax.set_title("$x_2 - \\alpha$일 때의 손실")
+    with caplog.at_level("WARNING"):
+        fig.canvas.draw()
+    d2l.plt.close(fig)
+    assert not [r for r in caplog.records if "does not have a glyph" in r.getMessage()]
+
+
+def test_with_minus_sign_patches_only_fonts_that_lack_it(tmp_path):
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+
+    dejavu = font_manager.findfont("DejaVu Sans")
+    assert plot.with_minus_sign(dejavu) == dejavu
+    bundled = [p for p in plot._bundled_font_files() if p.endswith("NanumGothic.ttf")]
+    if bundled:
+        patched = plot.with_minus_sign(bundled[0])
+        assert patched != bundled[0]
+        assert 0x2212 in TTFont(patched).getBestCmap()
+        assert plot.with_minus_sign(bundled[0]) == patched  # cached

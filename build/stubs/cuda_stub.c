@@ -4,6 +4,8 @@
  * By default it reports no device (CUDA_ERROR_NO_DEVICE), which lets the GPU build of MXNet
  * import with num_gpus() == 0; the STUB_* macros fake one GPU of a given compute capability
  * so tests can check how d2l treats supported and unsupported architectures.
+ * The remaining functions are the driver symbols that libmxnet.so (mxnet-cu112 1.9.1) links
+ * against (`nm -D --undefined-only libmxnet.so | grep ' cu'`); they all report no device.
  */
 #ifndef STUB_DEVICES
 #define STUB_DEVICES 0
@@ -38,3 +40,20 @@ int cuDeviceGetAttribute(int *value, int attribute, int device) {
     if (attribute == 76) { *value = STUB_MINOR; return CUDA_SUCCESS; }
     return CUDA_ERROR_INVALID_VALUE;
 }
+
+int cuGetErrorString(int error, const char **message) {
+    (void)error;
+    *message = "no CUDA-capable device (stub driver library)";
+    return CUDA_SUCCESS;
+}
+
+/* Called only once a device exists; with the stub there is none. */
+#define NO_DEVICE(name) int name(void) { return CUDA_ERROR_NO_DEVICE; }
+NO_DEVICE(cuDevicePrimaryCtxRetain)
+NO_DEVICE(cuGraphKernelNodeGetParams)
+NO_DEVICE(cuGraphNodeGetType)
+NO_DEVICE(cuLaunchKernel)
+NO_DEVICE(cuModuleGetFunction)
+NO_DEVICE(cuModuleLoadData)
+NO_DEVICE(cuModuleLoadDataEx)
+NO_DEVICE(cuModuleUnload)
