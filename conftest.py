@@ -5,6 +5,7 @@
 - At the end, a table gives each notebook's total run time (nbval reports per cell).
 """
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("notebook run times")
     width = max(len(p) for p in _notebook_seconds)
-    for path, seconds in _notebook_seconds.items():
+    by_section = sorted(_notebook_seconds, key=lambda p: [int(n) for n in re.findall(r"\d+", p)])
+    for path in by_section:
+        seconds = _notebook_seconds[path]
         mark = "FAILED" if path in _notebook_failed else "ok"
         terminalreporter.write_line(f"{path:<{width}}  {seconds:7.1f} s  {mark}")
     terminalreporter.write_line(f"{'total':<{width}}  {sum(_notebook_seconds.values()):7.1f} s")
