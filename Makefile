@@ -1,6 +1,9 @@
 # d2l-ko-gluon: one entry point.
 #   make course   set up, then execute every notebook (full mode) into build/_out
-#   make test     set up, then run the d2l unit tests and execute every notebook (smoke mode)
+#   make test     set up, then run the d2l unit tests and execute every notebook (smoke mode);
+#                 in CI (CI=true) it first proves that the GPU environment installs and imports
+#   make gpu-check  install the GPU build into .venv-gpu and check that it imports (a stub
+#                 driver library stands in for libcuda.so.1 on machines without an NVIDIA GPU)
 # Set-up creates .venv from requirements/ (the same pins environment*.yml use). With an active
 # conda environment made from environment*.yml, pass VENV=$$CONDA_PREFIX to reuse it.
 # VARIANT=gpu installs the GPU build (mxnet-cu112 + CUDA 11 wheels) instead of the CPU build.
@@ -13,7 +16,10 @@ STAMP := $(VENV)/.d2l-installed-$(VARIANT)
 OTHER_VARIANT := $(if $(filter cpu,$(VARIANT)),gpu,cpu)
 PYTEST_NOTEBOOKS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: all setup course test check clean
+GPU_VENV ?= .venv-gpu
+CI_CHECKS := $(if $(filter true 1,$(CI)),gpu-check)
+
+.PHONY: all setup course test check gpu-check clean
 
 all: course
 
@@ -45,8 +51,16 @@ check: setup
 course: setup
 	$(BIN)/python build/nbtool.py run
 
-test: setup
+ifneq ($(abspath $(VENV)),$(abspath $(GPU_VENV)))
+$(GPU_VENV)/.d2l-installed-gpu: requirements/base.txt requirements/gpu.txt requirements/test.txt pyproject.toml
+	$(MAKE) --no-print-directory setup VARIANT=gpu VENV=$(GPU_VENV)
+endif
+
+gpu-check: $(GPU_VENV)/.d2l-installed-gpu
+	$(GPU_VENV)/bin/python build/gpu_env_check.py $(GPU_VENV)
+
+test: setup $(CI_CHECKS)
 	D2L_SMOKE=1 $(BIN)/python -m pytest -v -p no:cacheprovider $(PYTEST_NOTEBOOKS) tests notebooks
 
 clean:
-	rm -rf build/_out $(VENV)
+	rm -rf build/_out $(VENV) $(GPU_VENV)
