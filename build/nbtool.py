@@ -63,6 +63,7 @@ def execute(path: Path, timeout: int = 1800) -> Tuple[nbformat.NotebookNode, Opt
     if NOTEBOOKS in path.parents:
         os.environ["D2L_NOTEBOOK"] = str(path.relative_to(NOTEBOOKS).with_suffix(""))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()

@@ -25,8 +25,9 @@ def read_times(out_dir: Path):
 
 def write_table(out_dir: Path) -> Path:
     rows = []
-    for path in sorted((out_dir / "results").glob("*.json")):
+    for path in (out_dir / "results").glob("*.json"):
         rows.extend(json.loads(path.read_text(encoding="utf-8")))
+    rows.sort(key=lambda r: [int(n) for n in re.findall(r"\d+", r["notebook"])])
     times = read_times(out_dir)
     lines = ["# Book figures vs this course", "",
              "| notebook | figure | book | here | tolerance | within | mode | notebook time (s) |",

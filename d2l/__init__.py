@@ -26,3 +26,32 @@ from .results import compare_with_book  # noqa: E402
 from .timer import Benchmark, Timer  # noqa: E402
 from .train import evaluate_accuracy, train_ch3  # noqa: E402
 from .utils import require_version, set_seed  # noqa: E402
+
+__all__ = [
+    "Benchmark",
+    "compare_with_book",
+    "data_iter",
+    "download",
+    "evaluate_accuracy",
+    "get_fashion_mnist_labels",
+    "linreg",
+    "load_data_fashion_mnist",
+    "load_idx_dataset",
+    "num_gpus",
+    "plt",
+    "read_idx",
+    "require_version",
+    "semilogy",
+    "set_figsize",
+    "set_seed",
+    "sgd",
+    "show_fashion_mnist",
+    "smoke",
+    "smoke_mode",
+    "squared_loss",
+    "Timer",
+    "train_ch3",
+    "try_all_gpus",
+    "try_gpu",
+    "use_svg_display",
+]

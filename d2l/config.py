@@ -1,5 +1,7 @@
 """Run-mode switch shared by every notebook: full mode (the default) or smoke mode.
 
+Introduced in notebook 2 (how to use this course).
+
 Smoke mode is for CI: ``D2L_SMOKE=1`` makes notebooks train for fewer epochs on fewer
 examples so the whole course executes in minutes. Full mode reproduces the book's figures.
 Notebooks never read the variable themselves; they ask :func:`smoke_mode` or pick a value

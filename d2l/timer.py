@@ -1,5 +1,7 @@
 """Timing helpers: the book's ``Benchmark`` context manager and a reusable ``Timer``.
 
+Introduced in notebook 5.1 (linear regression), which times vectorized code.
+
 MXNet runs operators asynchronously, so both wait for pending work (``nd.waitall``)
 before reading the clock; otherwise they would time only the *queueing* of the work.
 """

@@ -1,4 +1,5 @@
-"""Small utilities every notebook calls in its first cell."""
+"""Small utilities every notebook calls in its first cell (introduced in notebook 2, how to use
+this course)."""
 import random
 
 import numpy as np

@@ -19,7 +19,7 @@ FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
 
 
 def load_idx_dataset(name: str, train: bool = True, root=None) -> Tuple[np.ndarray, np.ndarray]:
-    """Return ``(images, labels)`` of MNIST or Fashion-MNIST as NumPy arrays.
+    """Return ``(images, labels)`` of MNIST or Fashion-MNIST as NumPy arrays (notebook 4.7).
 
     ``images`` has shape ``(N, 28, 28)`` and dtype uint8 (0 = background, 255 = ink);
     ``labels`` has shape ``(N,)`` and dtype int32. N is 60,000 (train) or 10,000 (test).
