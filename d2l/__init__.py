@@ -24,7 +24,7 @@ from .linear import data_iter, linreg, sgd, squared_loss  # noqa: E402
 from .plot import plt, semilogy, set_figsize, use_svg_display  # noqa: E402
 from .results import compare_with_book  # noqa: E402
 from .timer import Benchmark, Timer  # noqa: E402
-from .train import evaluate_accuracy, train_ch3  # noqa: E402
+from .training import evaluate_accuracy, train_ch3  # noqa: E402
 from .utils import require_version, set_seed  # noqa: E402
 
 __all__ = [

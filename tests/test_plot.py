@@ -76,3 +76,16 @@ def test_with_minus_sign_patches_only_fonts_that_lack_it(tmp_path):
         assert patched != bundled[0]
         assert 0x2212 in TTFont(patched).getBestCmap()
         assert plot.with_minus_sign(bundled[0]) == patched  # cached
+
+
+def test_semilogy_draws_both_curves_on_a_log_axis():
+    d2l.plt.close("all")
+    d2l.semilogy([1, 2, 3], [1.0, 0.1, 0.01], "에포크", "손실", [1, 2, 3], [2.0, 0.5, 0.3], ["훈련", "테스트"])
+    ax = d2l.plt.gca()
+    assert ax.get_yscale() == "log"
+    assert [line.get_linestyle() for line in ax.get_lines()] == ["-", ":"]
+    assert ax.get_xlabel() == "에포크" and ax.get_ylabel() == "손실"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["훈련", "테스트"]
+    d2l.plt.close("all")
+    with pytest.raises(ValueError, match="both x2_vals and y2_vals"):
+        d2l.semilogy([1], [1], "x", "y", x2_vals=[1])
