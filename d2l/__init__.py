@@ -26,6 +26,7 @@ from .results import compare_with_book  # noqa: E402
 from .timer import Benchmark, Timer  # noqa: E402
 from .training import evaluate_accuracy, train_ch3  # noqa: E402
 from .utils import require_version, set_seed  # noqa: E402
+from . import exercise  # noqa: E402,F401  (d2l.exercise.check)
 
 __all__ = [
     "Benchmark",

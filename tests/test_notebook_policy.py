@@ -11,7 +11,7 @@ IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 MAX_BYTES = 100_000
 HANGUL = re.compile("[\uac00-\ud7a3]")
 CHECK = "# NBVAL_CHECK_OUTPUT"
-NAME = re.compile(r"\d\d-[a-z0-9-]+/\d+(\.\d+)?-[a-z0-9-]+\.ipynb")
+NAME = re.compile(r"(solutions/)?\d\d-[a-z0-9-]+/\d+(\.\d+)?-[a-z0-9-]+\.ipynb")
 
 
 def load(path):
@@ -56,7 +56,12 @@ def test_korean_prose_with_heading_and_exercises(path):
     markdown = [source(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
     assert nb["cells"][0]["cell_type"] == "markdown" and markdown[0].startswith("# ")
     assert len(HANGUL.findall("".join(markdown))) >= 300, "prose should be Korean"
-    assert any(re.search(r"^##+ 연습 문제", m, re.M) for m in markdown), "end with a '## 연습 문제' section"
+    if "solutions" in path.parts:
+        assert "풀이" in markdown[0].splitlines()[0], "a solution notebook's title says 풀이"
+        twin = ROOT / "notebooks" / path.relative_to(ROOT / "notebooks" / "solutions")
+        assert twin.exists(), f"solutions mirror the course: {twin} does not exist"
+    else:
+        assert any(re.search(r"^##+ 연습 문제", m, re.M) for m in markdown), "end with a '## 연습 문제' section"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
