@@ -1,7 +1,15 @@
 # d2l-ko-gluon: one entry point.
-#   make course   set up, then execute every notebook (full mode) into build/_out
+#   make course   set up, execute every notebook (full mode) into build/_out, then build the
+#                 book from them: build/_out/html/index.html and build/_out/pdf/d2l-ko-gluon.pdf
 #   make test     set up, then run the d2l unit tests and execute every notebook (smoke mode);
-#                 in CI (CI=true) it first proves that the GPU environment installs and imports
+#                 it builds the smoke-mode book (build/_out/smoke) first and checks it in a
+#                 browser and as a PDF; in CI (CI=true) it first proves that the GPU
+#                 environment installs and imports, and a book that cannot be built fails
+#   make book     build the book from the notebooks already executed (build/_out/notebooks);
+#                 SMOKE=1: execute in smoke mode first (unchanged notebooks are cached) and
+#                 build build/_out/smoke/{html,pdf}
+#   make book-deps  install what the book needs: requirements/book.txt into the venv, system
+#                 packages (build/install_book_deps.sh: apt-get as root) and MathJax (npm)
 #   make gpu-check  install the GPU build into .venv-gpu and check that it imports (a stub
 #                 driver library stands in for libcuda.so.1 on machines without an NVIDIA GPU)
 # Set-up creates .venv from requirements/ (the same pins environment*.yml use). With an active
@@ -17,9 +25,12 @@ OTHER_VARIANT := $(if $(filter cpu,$(VARIANT)),gpu,cpu)
 PYTEST_NOTEBOOKS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 GPU_VENV ?= .venv-gpu
-CI_CHECKS := $(if $(filter true 1,$(CI)),gpu-check)
+IN_CI := $(filter true 1,$(CI))
+CI_CHECKS := $(if $(IN_CI),gpu-check)
+BOOK_STAMP := $(VENV)/.d2l-book-installed
+SMOKE ?=
 
-.PHONY: all setup course test check gpu-check clean
+.PHONY: all setup course test check gpu-check clean book book-deps
 
 all: course
 
@@ -48,8 +59,25 @@ setup: $(STAMP)
 check: setup
 	$(BIN)/python -m d2l.check
 
-course: setup
-	$(BIN)/python build/nbtool.py run
+course: setup book-deps
+	$(BIN)/python build/nbtool.py run; status=$$?; $(BIN)/python build/book.py && exit $$status
+
+$(BOOK_STAMP): $(STAMP) requirements/book.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements/book.txt
+	@touch $@
+
+book-deps: $(BOOK_STAMP)
+	bash build/install_book_deps.sh
+
+ifeq ($(SMOKE),)
+book: book-deps
+	$(BIN)/python build/book.py
+else
+book: book-deps
+	$(BIN)/python build/nbtool.py run --smoke --out build/_out/smoke/notebooks || \
+	  echo "Some notebooks failed; the book shows their errors."
+	$(BIN)/python build/book.py --smoke
+endif
 
 ifneq ($(abspath $(VENV)),$(abspath $(GPU_VENV)))
 $(GPU_VENV)/.d2l-installed-gpu: requirements/base.txt requirements/gpu.txt requirements/test.txt pyproject.toml
@@ -59,8 +87,47 @@ endif
 gpu-check: $(GPU_VENV)/.d2l-installed-gpu
 	$(GPU_VENV)/bin/python build/gpu_env_check.py $(GPU_VENV)
 
-test: setup $(CI_CHECKS)
+test: setup lab-deps $(CI_CHECKS)
+	$(MAKE) --no-print-directory book SMOKE=1 $(if $(IN_CI),,|| echo "The book was not built (see above); its tests will skip.")
 	D2L_SMOKE=1 $(BIN)/python -m pytest -v -p no:cacheprovider $(PYTEST_NOTEBOOKS) tests notebooks
 
 clean:
-	rm -rf build/_out $(VENV) $(GPU_VENV)
+	rm -rf build/_out build/_deps $(VENV) $(GPU_VENV)
+
+# make bench    benchmarks (python -m d2l.bench): notebook times, the Fashion-MNIST loader,
+#               training throughput of Gluon against PyTorch, the vectorization demo; writes
+#               build/_out/bench.md and bench.json. Installs requirements/bench.txt (PyTorch
+#               CPU build; without it the PyTorch column is skipped).
+#               BENCH_ARGS="--notebooks" also executes every notebook (full and smoke) first.
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.d2l-bench-installed
+
+.PHONY: bench
+
+$(BENCH_STAMP): $(STAMP) requirements/bench.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements/bench.txt && touch $@ || echo "PyTorch was not installed: the benchmark skips its PyTorch column."
+
+bench: setup $(BENCH_STAMP)
+	$(BIN)/python -m d2l.bench $(BENCH_ARGS)
+
+# make lab      JupyterLab in Korean, opened on the table of contents (notebooks/00-contents):
+#               installs requirements/lab.txt (JupyterLab + Korean language pack), registers
+#               this environment as the kernel "d2l-ko (MXNet 1.9.1)", makes ko_KR the default
+#               UI language (build/lab.py). make notebook: the same in Jupyter Notebook 7.
+#               LAB_ARGS="--no-browser --port 8899" passes options to Jupyter.
+LAB_ARGS ?=
+LAB_STAMP := $(VENV)/.d2l-lab-installed
+
+.PHONY: lab notebook lab-deps
+
+$(LAB_STAMP): $(STAMP) requirements/lab.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements/lab.txt
+	@touch $@
+
+lab-deps: $(LAB_STAMP)
+
+lab: lab-deps
+	$(BIN)/python build/lab.py $(LAB_ARGS)
+
+notebook: lab-deps
+	$(BIN)/python build/lab.py --classic $(LAB_ARGS)

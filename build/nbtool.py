@@ -1,10 +1,13 @@
 """Notebook tool of the course: execute notebooks and keep committed notebooks clean.
 
-    python build/nbtool.py run [--smoke] [--out DIR] [PATTERN ...]
+    python build/nbtool.py run [--smoke] [--force] [--out DIR] [PATTERN ...]
         Execute the course's notebooks in order (chapter, section) in fresh kernels and write
         the executed copies under DIR (default build/_out/notebooks), printing progress and
         time per notebook. A failing notebook is saved with its error and the run goes on;
         the exit status is non-zero if any failed. Writes DIR/../run-times.md.
+        A notebook is not executed again ("cached") while its source, the run mode and the
+        d2l package sources are unchanged since its executed copy was written: the copy
+        stores their hash in its metadata (``d2l_run``). ``--force`` executes everything.
 
     python build/nbtool.py clean NOTEBOOK ...
         Make notebooks ready to commit: execute each in smoke mode, then keep outputs only in
@@ -12,6 +15,7 @@
         images and execution counts everywhere else, and set the common kernelspec.
 """
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -28,8 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 DEFAULT_OUT = ROOT / "build" / "_out" / "notebooks"
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# The kernel `make lab` registers (build/lab.py); committed notebooks name it so they never open on
+# a wrong environment. Execution here uses the current environment's "python3" kernel.
+KERNELSPEC = {"name": "d2l-ko", "display_name": "d2l-ko (MXNet 1.9.1)", "language": "python"}
 TEXT_MIME = ("text/plain",)
+PACKAGE = ROOT / "d2l"
+RUN_KEY = "d2l_run"  # metadata of an executed copy: {"hash", "mode", "seconds"}
 
 
 def section_key(path: Path) -> Tuple:
@@ -45,6 +53,30 @@ def course_notebooks(patterns: Optional[List[str]] = None) -> List[Path]:
     if patterns:
         found = [p for p in found if any(pat in str(p.relative_to(NOTEBOOKS)) for pat in patterns)]
     return sorted(found, key=section_key)
+
+
+def package_digest() -> str:
+    """Hash of the d2l package's sources (every file under d2l/ but caches)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def run_hash(path: Path, mode: str, package: str) -> str:
+    """What an executed copy depends on: the notebook's source, the run mode, the d2l sources."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(f"\0{mode}\0{package}".encode())
+    return digest.hexdigest()
+
+
+def cached_run(target: Path, wanted: str) -> Optional[dict]:
+    """The run record of an executed copy that is still up to date, else None."""
+    try:
+        record = nbformat.read(target, as_version=4).metadata.get(RUN_KEY)
+    except (OSError, ValueError):
+        return None
+    return dict(record) if record and record.get("hash") == wanted else None
 
 
 def absolutize_data_dirs() -> None:
@@ -118,7 +150,7 @@ def cmd_clean(paths: List[str]) -> int:
     return status
 
 
-def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
+def cmd_run(patterns: List[str], out: Path, smoke: bool, force: bool = False) -> int:
     os.environ["D2L_SMOKE"] = "1" if smoke else "0"
     os.environ["D2L_RESULTS_DIR"] = str(out.parent / "results")
     absolutize_data_dirs()
@@ -127,17 +159,29 @@ def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
         print("no notebooks matched", file=sys.stderr)
         return 1
     mode = "smoke" if smoke else "full"
+    package = package_digest()
     print(f"Executing {len(notebooks)} notebooks ({mode} mode) into {out}", flush=True)
     rows, failed, total_start = [], [], time.perf_counter()
     for i, path in enumerate(notebooks, 1):
         rel = path.relative_to(NOTEBOOKS)
         print(f"[{i:>3}/{len(notebooks)}] {rel} ...", end=" ", flush=True)
+        target = out / rel
+        wanted = run_hash(path, mode, package)
+        record = None if force else cached_run(target, wanted)
+        if record:
+            seconds = float(record.get("seconds", 0.0))
+            print(f"cached (ran {seconds:.1f} s)", flush=True)
+            rows.append((str(rel), seconds, "ok (cached)"))
+            continue
         stale = out.parent / "results" / (str(rel.with_suffix("")).replace("/", "__") + ".json")
         stale.unlink(missing_ok=True)
         start = time.perf_counter()
         nb, error = execute(path)
         seconds = time.perf_counter() - start
-        target = out / rel
+        if error:
+            nb.metadata.pop(RUN_KEY, None)
+        else:
+            nb.metadata[RUN_KEY] = {"hash": wanted, "mode": mode, "seconds": round(seconds, 2)}
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
         print(f"{'FAILED' if error else 'ok'} {seconds:.1f} s" + (f"\n      {error}" if error else ""), flush=True)
@@ -150,7 +194,8 @@ def cmd_run(patterns: List[str], out: Path, smoke: bool) -> int:
     table += [f"| **total** | {total:.1f} | {len(rows) - len(failed)}/{len(rows)} ok |"]
     (out.parent / "run-times.md").write_text("\n".join(table) + "\n", encoding="utf-8")
     results.write_table(out.parent)
-    print(f"Done in {total:.1f} s: {len(rows) - len(failed)} ok, {len(failed)} failed")
+    cached = sum(res == "ok (cached)" for _, _, res in rows)
+    print(f"Done in {total:.1f} s: {len(rows) - len(failed)} ok ({cached} cached), {len(failed)} failed")
     for name in failed:
         print(f"  failed: {name} (executed copy with the error: {out / name})")
     return 1 if failed else 0
@@ -163,11 +208,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     run.add_argument("patterns", nargs="*", help="only notebooks whose path contains one of these")
     run.add_argument("--smoke", action="store_true", help="smoke mode (few epochs, few examples)")
     run.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    run.add_argument("--force", action="store_true", help="execute even notebooks whose executed copy is current")
     clean = sub.add_parser("clean", help="execute and strip notebooks for committing")
     clean.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return cmd_run(args.patterns, args.out.resolve(), args.smoke)
+        return cmd_run(args.patterns, args.out.resolve(), args.smoke, args.force)
     return cmd_clean(args.paths)
 
 

@@ -26,7 +26,7 @@ def _canonical(value: Any) -> str:
     if hasattr(value, "asnumpy"):
         value = value.asnumpy()
     if hasattr(value, "tolist"):
-        value = value.tolist()
+        value = value.item() if getattr(value, "size", 0) == 1 else value.tolist()
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float)) and float(value).is_integer():

@@ -31,8 +31,9 @@ class Entry:
 def saved_in_notebooks(notebooks_dir: Path) -> Dict[str, str]:
     """Map each name defined in a ``#@save`` cell to its notebook's section number."""
     homes = {}
-    for path in sorted(Path(notebooks_dir).rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts:
+    notebooks_dir = Path(notebooks_dir)
+    for path in sorted(notebooks_dir.rglob("*.ipynb")):
+        if {".ipynb_checkpoints", "solutions"} & set(path.relative_to(notebooks_dir).parts):
             continue
         section = path.stem.split("-")[0]
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:

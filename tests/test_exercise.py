@@ -27,6 +27,7 @@ def test_exact_answers_in_any_natural_form(registry):
     assert not exercise.is_correct("9.1-1", (3, 2))
     assert exercise.is_correct("9.1-3", True) and not exercise.is_correct("9.1-3", False)
     assert exercise.is_correct("9.1-4", " relu ")
+    assert exercise.is_correct("10.2-1", nd.array([3, 4]).sum())  # a one-element NDArray counts as its value
 
 
 def test_numbers_within_tolerance(registry):

@@ -35,7 +35,7 @@ def test_layout_and_metadata(path):
     assert NAME.fullmatch(str(path.relative_to(ROOT / "notebooks"))), "name as NN-chapter/N.M-topic.ipynb"
     nb = load(path)
     assert nb["nbformat"] == 4
-    assert nb["metadata"]["kernelspec"]["name"] == "python3", "run build/nbtool.py clean"
+    assert nb["metadata"]["kernelspec"]["name"] == "d2l-ko", "name the course kernel (make lab): run build/nbtool.py clean"
     assert path.stat().st_size <= MAX_BYTES, f"{path.name} is over {MAX_BYTES} bytes"
 
 

@@ -23,7 +23,8 @@ def test_all_lists_every_public_helper():
 def test_each_name_has_a_summary_and_a_home(row):
     assert row.summary, f"d2l.{row.name} has no docstring"
     assert row.notebook, f"d2l.{row.name} names no notebook that introduces it"
-    homes = [p for p in NOTEBOOKS.rglob("*.ipynb") if p.stem.split("-")[0] == row.notebook]
+    homes = [p for p in NOTEBOOKS.rglob("*.ipynb")
+             if p.stem.split("-")[0] == row.notebook and "solutions" not in p.relative_to(NOTEBOOKS).parts]
     assert len(homes) == 1, f"d2l.{row.name}: no notebook numbered {row.notebook}"
 
 
