@@ -70,9 +70,11 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
-def executed_notebooks(src: Path) -> List[Path]:
-    """The executed notebooks under ``src`` in course order (4.10 after 4.9)."""
-    found = [p for p in src.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+def executed_notebooks(src: Path, with_solutions: bool = False) -> List[Path]:
+    """The executed notebooks under ``src`` in course order (4.10 after 4.9); the worked
+    solutions (``solutions/``) only when asked for, so readers try the exercises first."""
+    found = [p for p in src.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+             and (with_solutions or p.relative_to(src).parts[0] != "solutions")]
     return sorted(found, key=lambda p: nbtool.section_key(nbtool.NOTEBOOKS / p.relative_to(src)))
 
 
@@ -95,13 +97,13 @@ def sync_file(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def stage(src: Path, staging: Path, smoke: bool) -> Dict[str, List[Path]]:
+def stage(src: Path, staging: Path, smoke: bool, with_solutions: bool = False) -> Dict[str, List[Path]]:
     """Copy notebooks, config and MathJax into ``staging`` and write index pages.
 
     A chapter folder with one notebook is a chapter by itself; a folder with several gets an
     ``index.md`` page (the chapter) whose sections are its notebooks.
     """
-    notebooks = executed_notebooks(src)
+    notebooks = executed_notebooks(src, with_solutions)
     if not notebooks:
         raise SystemExit(f"no executed notebooks in {src}: run build/nbtool.py run{' --smoke' if smoke else ''} first")
     chapters: Dict[str, List[Path]] = {}
@@ -201,17 +203,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--pdf", action="store_true", help="build the PDF")
     parser.add_argument("--src", type=Path, help="executed notebooks (default OUT/notebooks)")
     parser.add_argument("--out", type=Path, help="output folder (default build/_out[/smoke])")
+    parser.add_argument("--with-solutions", action="store_true",
+                        help="include the worked exercise solutions (left out by default)")
     args = parser.parse_args(argv)
     out = (args.out or (OUT / "smoke" if args.smoke else OUT)).resolve()
     src = (args.src or out / "notebooks").resolve()
     want_html, want_pdf = (args.html, args.pdf) if (args.html or args.pdf) else (True, True)
     staging = out / "book-src"
     try:
-        chapters = stage(src, staging, args.smoke)
+        chapters = stage(src, staging, args.smoke, args.with_solutions)
         count = sum(len(v) for v in chapters.values())
         print(f"Book from {count} notebooks in {src} ({'smoke' if args.smoke else 'full'} mode)", flush=True)
         absent = [str(p.relative_to(nbtool.NOTEBOOKS)) for p in nbtool.course_notebooks()
-                  if not (src / p.relative_to(nbtool.NOTEBOOKS)).exists()]
+                  if not (src / p.relative_to(nbtool.NOTEBOOKS)).exists()
+                  and (args.with_solutions or p.relative_to(nbtool.NOTEBOOKS).parts[0] != "solutions")]
         if absent:
             print(f"  not executed yet, so not in the book: {', '.join(absent)}", flush=True)
         if want_html:

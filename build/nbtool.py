@@ -47,11 +47,13 @@ def section_key(path: Path) -> Tuple:
     return (str(rel.parent), numbers, rel.name)
 
 
-def course_notebooks(patterns: Optional[List[str]] = None) -> List[Path]:
+def course_notebooks(patterns: Optional[List[str]] = None, exclude: Optional[List[str]] = None) -> List[Path]:
     """All notebooks of the course in reading order, optionally filtered by substrings."""
     found = [p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
     if patterns:
         found = [p for p in found if any(pat in str(p.relative_to(NOTEBOOKS)) for pat in patterns)]
+    if exclude:
+        found = [p for p in found if not any(pat in str(p.relative_to(NOTEBOOKS)) for pat in exclude)]
     return sorted(found, key=section_key)
 
 
@@ -150,11 +152,12 @@ def cmd_clean(paths: List[str]) -> int:
     return status
 
 
-def cmd_run(patterns: List[str], out: Path, smoke: bool, force: bool = False) -> int:
+def cmd_run(patterns: List[str], out: Path, smoke: bool, force: bool = False,
+            exclude: Optional[List[str]] = None) -> int:
     os.environ["D2L_SMOKE"] = "1" if smoke else "0"
     os.environ["D2L_RESULTS_DIR"] = str(out.parent / "results")
     absolutize_data_dirs()
-    notebooks = course_notebooks(patterns)
+    notebooks = course_notebooks(patterns, exclude)
     if not notebooks:
         print("no notebooks matched", file=sys.stderr)
         return 1
@@ -209,11 +212,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     run.add_argument("--smoke", action="store_true", help="smoke mode (few epochs, few examples)")
     run.add_argument("--out", type=Path, default=DEFAULT_OUT)
     run.add_argument("--force", action="store_true", help="execute even notebooks whose executed copy is current")
+    run.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                     help="skip notebooks whose path contains PATTERN (repeatable), e.g. --exclude solutions/")
     clean = sub.add_parser("clean", help="execute and strip notebooks for committing")
     clean.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return cmd_run(args.patterns, args.out.resolve(), args.smoke, args.force)
+        return cmd_run(args.patterns, args.out.resolve(), args.smoke, args.force, args.exclude)
     return cmd_clean(args.paths)
 
 

@@ -288,3 +288,13 @@ def test_book_requirements_are_exact_pins():
     assert {"sphinx", "myst-nb", "sphinx-book-theme", "sphinxcontrib-svg2pdfconverter", "playwright"} <= set(pins)
     makefile = (ROOT / "Makefile").read_text()
     assert "-r requirements/book.txt" in makefile
+
+
+def test_solutions_are_left_out_unless_asked_for(tmp_path):
+    for rel in ("05-x/5.1-a.ipynb", "05-x/5.10-b.ipynb", "05-x/5.9-c.ipynb", "solutions/05-x/5.1-a.ipynb"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("{}")
+    names = [str(p.relative_to(tmp_path)) for p in book_tool.executed_notebooks(tmp_path)]
+    assert names == ["05-x/5.1-a.ipynb", "05-x/5.9-c.ipynb", "05-x/5.10-b.ipynb"]
+    with_solutions = book_tool.executed_notebooks(tmp_path, with_solutions=True)
+    assert str(with_solutions[-1].relative_to(tmp_path)) == "solutions/05-x/5.1-a.ipynb"

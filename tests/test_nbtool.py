@@ -121,3 +121,12 @@ def test_run_never_caches_a_failure(tmp_path, monkeypatch, capsys):
     assert ran == ["1", "1"]
     assert "FAILED" in capsys.readouterr().out
     assert nbtool.RUN_KEY not in nbformat.read(out / "01-x" / "1.1-a.ipynb", as_version=4).metadata
+
+
+def test_exclude_patterns():
+    everything = nbtool.course_notebooks()
+    without = nbtool.course_notebooks(exclude=["solutions/"])
+    assert any("solutions" in p.parts for p in everything)
+    assert without == [p for p in everything if "solutions" not in p.parts]
+    assert nbtool.course_notebooks(["4.7-"], exclude=["solutions/"]) == [
+        p for p in everything if p.name.startswith("4.7-") and "solutions" not in p.parts]
