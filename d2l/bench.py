@@ -27,6 +27,7 @@ half the logical CPUs on x86), so ``--threads N`` restarts the benchmark with
 training benchmark in fresh processes under other thread settings and batch sizes.
 """
 import argparse
+import ctypes
 import json
 import os
 import platform
@@ -85,6 +86,24 @@ def import_torch():
         return None
     torch.set_num_threads(mxnet_omp_threads())
     return torch
+
+
+def steady_malloc() -> bool:
+    """Keep glibc's malloc from handing large blocks back to the OS; True if it took effect.
+
+    By default glibc serves blocks above 128 KiB with fresh ``mmap`` calls and trims the heap
+    eagerly, so a process that allocates and frees activations every batch (PyTorch does;
+    MXNet keeps its own memory pool) pays page faults each time: up to 1.5 s of system time
+    per LeNet epoch in a fresh process, and none in one whose earlier work happened to raise
+    glibc's adaptive threshold. Fixing the thresholds (32 MiB, glibc's ceiling, for mmap;
+    64 MiB for trimming) makes the result independent of what ran before.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, musl): nothing to tune
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 64 << 20))
 
 
 def gpu_contexts() -> List[mx.Context]:
@@ -216,10 +235,12 @@ def bench_loader(workers: Sequence[int] = (0, 2, 4), batch_size: int = 256, reps
     """Read one training epoch with ``d2l.load_data_fashion_mnist`` for each worker count.
 
     Two pipelines: the course's (images converted once as a whole, ``resize=None``) and the
-    book's (``ToTensor`` applied to every image as it is read, here ``resize=28``).
+    book's (each image transformed as it is read: here ``resize=28``, Resize + ToTensor).
+    For reference, the last row slices the same epoch from arrays in memory, as the training
+    benchmark does.
     """
     results = []
-    for resize, pipeline in ((None, "converted once"), (28, "per image (ToTensor)")):
+    for resize, pipeline in ((None, "DataLoader, converted once"), (28, "DataLoader, per image")):
         if resize is not None and not per_image:
             continue
         for num_workers in workers:
@@ -235,6 +256,15 @@ def bench_loader(workers: Sequence[int] = (0, 2, 4), batch_size: int = 256, reps
             results.append({"pipeline": pipeline, "workers": num_workers, "seconds": seconds,
                             "times": times, "examples": counts[0], "batch_size": batch_size})
             del train_iter  # ends the worker processes
+    images, labels = fashion_mnist_arrays(d2l.smoke(None, 10000))
+    X, y = nd.array(images), nd.array(labels, dtype="int32")
+
+    def slices():
+        return ((X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size))
+
+    seconds, times = median_seconds(lambda: read_epoch(slices())[0], reps)
+    results.append({"pipeline": "slices of in-memory arrays", "workers": 0, "seconds": seconds,
+                    "times": times, "examples": len(X), "batch_size": batch_size})
     return results
 
 
@@ -603,7 +633,8 @@ def report_markdown(result: dict) -> str:
              + (f" ({', '.join(f'{k}={v}' for k, v in env['thread_env'].items())})" if env["thread_env"] else "")
              + f". GPUs: {', '.join(env['gpus']) or 'no GPU'}. Load average (1, 5, 15 min) at the start: "
              f"{_loads(env['load_average'])}; at the end: {_loads(result.get('load_average_end'))}.",
-             f"Median of {result['reps']} repetitions; whole benchmark {result['seconds']:.0f} s."]
+             f"Median of {result['reps']} repetitions; whole benchmark {result['seconds']:.0f} s."
+             + (" glibc malloc thresholds fixed (see `steady_malloc`)." if result.get("steady_malloc") else "")]
     if "notebooks" in result:
         nb = result["notebooks"]
         lines += ["", "## 1. Notebook wall time (slowest ten)", "",
@@ -616,7 +647,7 @@ def report_markdown(result: dict) -> str:
     if "loader" in result:
         lines += ["", "## 2. Fashion-MNIST input pipeline (one training epoch)", "",
                   f"`d2l.load_data_fashion_mnist`, batch {result['loader'][0]['batch_size']}; "
-                  f"the book: {BOOK['loader_epoch_s']} s (per-image ToTensor, 4 workers).", "",
+                  f"the book: {BOOK['loader_epoch_s']} s (ToTensor per image, 4 workers).", "",
                   "| pipeline | workers | examples | seconds |", "|---|---:|---:|---:|"]
         lines += [f"| {r['pipeline']} | {r['workers']} | {r['examples']} | {r['seconds']:.2f} |" for r in result["loader"]]
     if "training" in result:
@@ -680,7 +711,7 @@ def run(items: Sequence[str] = ITEMS, quick: bool = False, reps: int = 3, batch_
     if quick:
         reps, workers, examples = 1, (0,), examples or 2048
     start = time.perf_counter()
-    result = {"environment": environment(), "reps": reps, "quick": quick}
+    result = {"environment": environment(), "reps": reps, "quick": quick, "steady_malloc": steady_malloc()}
     contexts = [mx.cpu()] + gpu_contexts()
     if "notebooks" in items:
         result["notebooks"] = bench_notebooks(full_times, smoke_times, run=notebooks, out=out)

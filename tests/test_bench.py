@@ -134,8 +134,9 @@ def test_vectorization_demo_reports_both_ratios():
 def test_loader_reads_one_epoch(real_data_dir, monkeypatch):
     monkeypatch.setenv("D2L_DATA_DIR", str(real_data_dir))
     monkeypatch.setenv("D2L_SMOKE", "1")  # the first 10,000 examples
-    [row] = bench.bench_loader(workers=(0,), batch_size=1000, reps=1, per_image=False)
+    row, slices = bench.bench_loader(workers=(0,), batch_size=1000, reps=1, per_image=False)
     assert row["examples"] == 10000 and row["workers"] == 0 and row["seconds"] > 0
+    assert slices["examples"] == 10000 and slices["pipeline"] == "slices of in-memory arrays"
 
 
 def test_quick_run_writes_markdown_and_json(real_data_dir, monkeypatch, tmp_path, capsys):
