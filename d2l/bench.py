@@ -12,7 +12,8 @@ on the machine it runs on, and writes ``build/_out/bench.md`` and ``build/_out/b
 3. training       seconds per epoch of the 784-256-10 MLP and of LeNet with minibatch SGD
                   on data already in memory: Gluon imperative, Gluon hybridized and
                   PyTorch (optional: ``requirements/bench.txt``), alternated in one run,
-                  with the same batch size and number of threads; the median of ``--reps``;
+                  with the same batch size, threads and initialization; the median of
+                  ``--reps``, in wall-clock and in CPU seconds;
 4. vectorization  the book's demo: 10,000 scalar additions in a Python loop versus one
                   vectorized ``+`` (the book: 1.84 s versus 0.00046 s);
 5. profile        MXNet's profiler over one hybridized epoch of each model (and PyTorch's
@@ -25,6 +26,9 @@ Threads: MXNet fixes its OpenMP thread count when it is imported (``OMP_NUM_THRE
 half the logical CPUs on x86), so ``--threads N`` restarts the benchmark with
 ``OMP_NUM_THREADS=N``; PyTorch is then set to the same count. ``--sweep`` repeats the
 training benchmark in fresh processes under other thread settings and batch sizes.
+
+Memory: glibc's malloc is told to keep freed blocks (:func:`steady_malloc`), so that
+PyTorch's time does not depend on what ran before it in the process.
 """
 import argparse
 import ctypes
@@ -245,17 +249,11 @@ def bench_loader(workers: Sequence[int] = (0, 2, 4), batch_size: int = 256, reps
             continue
         for num_workers in workers:
             train_iter, _ = d2l.load_data_fashion_mnist(batch_size, resize=resize, num_workers=num_workers)
-            counts = []
-
-            def one_epoch():
-                seconds, n = read_epoch(train_iter)
-                counts.append(n)
-                return seconds
-
-            seconds, times = median_seconds(one_epoch, reps)
-            results.append({"pipeline": pipeline, "workers": num_workers, "seconds": seconds,
-                            "times": times, "examples": counts[0], "batch_size": batch_size})
+            epochs = [read_epoch(train_iter) for _ in range(reps)]
             del train_iter  # ends the worker processes
+            times = [seconds for seconds, _ in epochs]
+            results.append({"pipeline": pipeline, "workers": num_workers, "seconds": statistics.median(times),
+                            "times": times, "examples": epochs[0][1], "batch_size": batch_size})
     images, labels = fashion_mnist_arrays(d2l.smoke(None, 10000))
     X, y = nd.array(images), nd.array(labels, dtype="int32")
 
@@ -622,6 +620,25 @@ def training_table(rows: List[dict]) -> List[str]:
     return lines
 
 
+def sweep_table(items: List[dict]) -> List[str]:
+    """Markdown rows of :func:`bench_sweep`: one per setting and model (CPU rows only)."""
+    lines = ["| setting | model | threads (MXNet / PyTorch) | Gluon s/epoch | hybridized s/epoch | "
+             "PyTorch s/epoch | hybridized / PyTorch | same, CPU time |", "|---|---|---|---:|---:|---:|---:|---:|"]
+    for item in items:
+        if "error" in item:
+            lines.append(f"| {item['setting']} | failed: {item['error']} | | | | | | |")
+            continue
+        env = item["environment"]
+        for row in item["training"]:
+            if row["context"] != "cpu(0)":
+                continue
+            sec, ratio, cpu = row["seconds"], row.get("ratio_to_torch", {}), row.get("cpu_ratio_to_torch", {})
+            lines.append(f"| {item['setting']} | {row['model']} | {env['mxnet_omp_threads']} / "
+                         f"{env['torch_threads'] or '-'} | {_s(sec.get('gluon'))} | {_s(sec.get('hybrid'))} | "
+                         f"{_s(sec.get('torch'))} | {_s(ratio.get('hybrid'))} | {_s(cpu.get('hybrid'))} |")
+    return lines
+
+
 def report_markdown(result: dict) -> str:
     """The report of :func:`run` as markdown (also printed)."""
     env = result["environment"]
@@ -649,7 +666,8 @@ def report_markdown(result: dict) -> str:
                   f"`d2l.load_data_fashion_mnist`, batch {result['loader'][0]['batch_size']}; "
                   f"the book: {BOOK['loader_epoch_s']} s (ToTensor per image, 4 workers).", "",
                   "| pipeline | workers | examples | seconds |", "|---|---:|---:|---:|"]
-        lines += [f"| {r['pipeline']} | {r['workers']} | {r['examples']} | {r['seconds']:.2f} |" for r in result["loader"]]
+        lines += [f"| {r['pipeline']} | {r['workers']} | {r['examples']} | {r['seconds']:.3f} |"
+                  for r in result["loader"]]
     if "training" in result:
         rows = result["training"]
         lines += ["", "## 3. Training throughput (one epoch, SGD, data in memory)", "",
@@ -662,15 +680,8 @@ def report_markdown(result: dict) -> str:
                      "no PyTorch column."), ""]
         lines += training_table(rows)
     if "sweep" in result:
-        lines += ["", "## Thread settings and batch size (fresh process each)", ""]
-        for item in result["sweep"]:
-            lines += ["", f"**{item['setting']}**", ""]
-            if "error" in item:
-                lines.append(f"failed: {item['error']}")
-                continue
-            e = item["environment"]
-            lines += [f"MXNet OpenMP threads {e['mxnet_omp_threads']}, PyTorch threads {e['torch_threads']}.", ""]
-            lines += training_table(item["training"])
+        lines += ["", "### Other thread settings and batch sizes (a fresh process each)", ""]
+        lines += sweep_table(result["sweep"])
     if "vectorization" in result:
         v = result["vectorization"]
         lines += ["", "## 4. Vectorization (the book's demo)", "",
