@@ -40,6 +40,15 @@ CHAPTER_TITLES = {
     "05-deep-learning-basics": "딥러닝 기초",
     "06-deep-learning-computation": "딥러닝 계산",
     "07-appendix": "부록",
+    "08-convolutional-networks": "합성곱 신경망",
+    "09-optimization": "최적화 알고리즘",
+    "10-computational-performance": "계산 성능과 분산 훈련",
+    "11-computer-vision": "컴퓨터 비전",
+    "12-recurrent-networks": "순환 신경망",
+    "13-nlp-from-scratch": "밑바닥부터 자연어 처리",
+    "14-nn-lecture": "신경망 강의",
+    "15-keras-style": "케라스처럼 간결한 첫 신경망",
+    "16-interview": "면접 질문으로 복습하기",
     "solutions": "연습 문제 풀이",
 }
 INTRO = """\

@@ -24,9 +24,25 @@ from .linear import data_iter, linreg, sgd, squared_loss  # noqa: E402
 from .plot import plt, semilogy, set_figsize, use_svg_display  # noqa: E402
 from .results import compare_with_book  # noqa: E402
 from .timer import Benchmark, Timer  # noqa: E402
-from .training import evaluate_accuracy, train_ch3  # noqa: E402
+from .training import evaluate_accuracy, train, train_ch3  # noqa: E402
 from .utils import require_version, set_seed  # noqa: E402
 from . import exercise  # noqa: E402,F401  (d2l.exercise.check)
+
+# Later chapters: each module lists its public names in its own ``__all__``.
+from . import cnn, detection, distributed, image, optim, resnet, rnn, segmentation  # noqa: E402
+from . import scratch, sentiment, seq2seq, wordvec  # noqa: E402
+from .cnn import *  # noqa: E402,F401,F403
+from .detection import *  # noqa: E402,F401,F403
+from .distributed import *  # noqa: E402,F401,F403
+from .image import *  # noqa: E402,F401,F403
+from .optim import *  # noqa: E402,F401,F403
+from .resnet import *  # noqa: E402,F401,F403
+from .rnn import *  # noqa: E402,F401,F403
+from .scratch import *  # noqa: E402,F401,F403
+from .segmentation import *  # noqa: E402,F401,F403
+from .sentiment import *  # noqa: E402,F401,F403
+from .seq2seq import *  # noqa: E402,F401,F403
+from .wordvec import *  # noqa: E402,F401,F403
 
 __all__ = [
     "Benchmark",
@@ -51,8 +67,11 @@ __all__ = [
     "smoke_mode",
     "squared_loss",
     "Timer",
+    "train",
     "train_ch3",
     "try_all_gpus",
     "try_gpu",
     "use_svg_display",
 ]
+__all__ += [name for module in (cnn, detection, distributed, image, optim, resnet, rnn, scratch,
+                                 segmentation, sentiment, seq2seq, wordvec) for name in module.__all__]

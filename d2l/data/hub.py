@@ -59,6 +59,7 @@ _FASHION = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 _MNIST = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 _D2L = "http://d2l-data.s3-accelerate.amazonaws.com/"
 _DLFS2 = "https://raw.githubusercontent.com/oreilly-japan/deep-learning-from-scratch-2/master/dataset/"
+_PIKACHU = "https://apache-mxnet.s3-accelerate.amazonaws.com/gluon/dataset/pikachu/"
 
 
 def _idx(folder: str, url: str, stem: str, sha1: str, content_sha1: str) -> DataFile:
@@ -98,6 +99,14 @@ REGISTRY: Dict[str, DataFile] = {
                  "76e5be1548fd8222e5074cf0faae75edff8cf93f"),
         DataFile("addition.txt", _DLFS2 + "addition.txt", "79644a1a6499addf71216dcd254f1909117bd1cd"),
         DataFile("date.txt", _DLFS2 + "date.txt", "38e5ddadff23e8217988cc8da09f074108d0d820"),
+        # Not in the offline copy: the notebooks that read these fall back to generated samples.
+        DataFile("pikachu/train.rec", _PIKACHU + "train.rec", "e6bcb6ffba1ac04ff8a9b1115e650af56ee969c8"),
+        DataFile("pikachu/train.idx", _PIKACHU + "train.idx", "dcf7318b2602c06428b9988470c731621716c393"),
+        DataFile("pikachu/val.rec", _PIKACHU + "val.rec", "d6c33f799b4d058e82f2cb5bd9a976f69d72d520"),
+        DataFile("VOCtrainval_11-May-2012.tar", "http://data.mxnet.io/data/VOCtrainval_11-May-2012.tar",
+                 "4e443f8a2eca6b1dac8a6c57641b67dd40621a49"),
+        DataFile("aclImdb_v1.tar.gz", "http://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+                 "01ada507287d82875905620988597833ad4e0903"),
     ]
 }
 

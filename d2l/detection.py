@@ -1,0 +1,5 @@
+"""Bounding boxes, anchor boxes and the Pikachu detection data set (chapter 11).
+
+Being written in this session; the notebooks that teach these helpers are named here when added.
+"""
+__all__: list = []

@@ -1,0 +1,5 @@
+"""NDArray layers with hand-written forward and backward passes (chapter 13, NLP from scratch).
+
+Being written in this session; the notebooks that teach these helpers are named here when added.
+"""
+__all__: list = []
