@@ -29,12 +29,13 @@ from .utils import require_version, set_seed  # noqa: E402
 from . import exercise  # noqa: E402,F401  (d2l.exercise.check)
 
 # Later chapters: each module lists its public names in its own ``__all__``.
-from . import cnn, detection, distributed, image, optim, resnet, rnn, segmentation  # noqa: E402
+from . import cnn, detection, distributed, image, lecture, optim, resnet, rnn, segmentation  # noqa: E402
 from . import scratch, sentiment, seq2seq, wordvec  # noqa: E402
 from .cnn import *  # noqa: E402,F401,F403
 from .detection import *  # noqa: E402,F401,F403
 from .distributed import *  # noqa: E402,F401,F403
 from .image import *  # noqa: E402,F401,F403
+from .lecture import *  # noqa: E402,F401,F403
 from .optim import *  # noqa: E402,F401,F403
 from .resnet import *  # noqa: E402,F401,F403
 from .rnn import *  # noqa: E402,F401,F403
@@ -73,5 +74,5 @@ __all__ = [
     "try_gpu",
     "use_svg_display",
 ]
-__all__ += [name for module in (cnn, detection, distributed, image, optim, resnet, rnn, scratch,
+__all__ += [name for module in (cnn, detection, distributed, image, lecture, optim, resnet, rnn, scratch,
                                  segmentation, sentiment, seq2seq, wordvec) for name in module.__all__]

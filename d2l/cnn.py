@@ -16,7 +16,9 @@ def corr2d(X, K):
     """2-D cross-correlation of the matrix ``X`` with the kernel ``K`` (no padding, stride 1).
 
     The output has shape ``(X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1)`` and
-    lives on ``X``'s context.
+    lives on ``X``'s context. Each output element is the sum of one window of ``X`` times
+    ``K``; the windows are joined without in-place writes, so ``autograd`` can differentiate
+    the result with respect to both ``X`` and ``K``.
     """
     if X.ndim != 2 or K.ndim != 2:
         raise ValueError(f"corr2d needs 2-D X and K, got shapes {X.shape} and {K.shape}")
@@ -24,11 +26,8 @@ def corr2d(X, K):
     out_h, out_w = X.shape[0] - kh + 1, X.shape[1] - kw + 1
     if out_h < 1 or out_w < 1:
         raise ValueError(f"kernel {K.shape} is larger than the input {X.shape}")
-    Y = nd.zeros((out_h, out_w), ctx=X.context)
-    for i in range(out_h):
-        for j in range(out_w):
-            Y[i, j] = (X[i:i + kh, j:j + kw] * K).sum()
-    return Y
+    windows = [(X[i:i + kh, j:j + kw] * K).sum() for i in range(out_h) for j in range(out_w)]
+    return nd.concat(*windows, dim=0).reshape((out_h, out_w))
 
 
 def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs):

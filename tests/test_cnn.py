@@ -1,7 +1,7 @@
 import mxnet as mx
 import numpy as np
 import pytest
-from mxnet import gluon, init, nd
+from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import nn
 
 import d2l
@@ -19,6 +19,27 @@ def test_corr2d_agrees_with_mxnet_convolution():
     conv = nd.Convolution(X.reshape((1, 1, 6, 8)), K.reshape((1, 1, 3, 2)), no_bias=True,
                           kernel=(3, 2), num_filter=1)
     np.testing.assert_allclose(d2l.corr2d(X, K).asnumpy(), conv[0, 0].asnumpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_corr2d_is_differentiable_in_kernel_and_input():
+    X = nd.array([[1, 2, 0], [0, 3, 1]])
+    K = nd.array([[2, -1]])
+    X.attach_grad()
+    K.attach_grad()
+    with autograd.record():
+        Y = d2l.corr2d(X, K)  # [[0, 4], [-3, 5]]
+        loss = (Y * Y).sum() / 2
+    loss.backward()
+    assert Y.asnumpy().tolist() == [[0, 4], [-3, 5]]
+    # dL/dK[0, b] = sum_ij Y[i, j] X[i, j + b]; dL/dX[i, j] = sum of Y over the windows covering it
+    assert K.grad.asnumpy().tolist() == [[23, -4]]
+    assert X.grad.asnumpy().tolist() == [[0, 8, -4], [-6, 13, -5]]
+
+
+def test_corr2d_single_window_and_context():
+    X = nd.ones((2, 3), ctx=mx.cpu(1))
+    Y = d2l.corr2d(X, nd.ones((2, 3), ctx=mx.cpu(1)))
+    assert Y.shape == (1, 1) and Y.asscalar() == 6 and Y.context == mx.cpu(1)
 
 
 def test_corr2d_rejects_bad_shapes():
