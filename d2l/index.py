@@ -77,6 +77,15 @@ def summary(name: str) -> str:
     return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
+def _signature(obj) -> str:
+    """``(a, b=1)`` for a callable; ``(...)`` for a class whose constructor has no Python
+    signature (an exception class inheriting a builtin ``__init__``)."""
+    try:
+        return str(inspect.signature(obj))
+    except ValueError:
+        return "(...)"
+
+
 def package_index(notebooks_dir: Path) -> List[Entry]:
     """One :class:`Entry` per name in ``d2l.__all__``, sorted case-insensitively."""
     saved = saved_in_notebooks(notebooks_dir)
@@ -84,7 +93,7 @@ def package_index(notebooks_dir: Path) -> List[Entry]:
     for name in sorted(d2l.__all__, key=str.lower):
         obj = getattr(d2l, name)
         if inspect.isclass(obj):
-            kind, signature = "class", str(inspect.signature(obj))
+            kind, signature = "class", _signature(obj)
         elif inspect.isfunction(obj):
             kind, signature = "function", str(inspect.signature(obj))
         else:
