@@ -1,11 +1,49 @@
-"""Residual blocks and the small ResNet-18 used from notebook 8.8 on.
+"""Modern CNNs at Fashion-MNIST scale: a class-balanced data subset, residual blocks, ResNet-18.
 
-``Residual`` and ``resnet18`` are taught in notebook 8.8 (ResNet and DenseNet); ``resnet18`` is reused by
-image augmentation (11.1) and the multi-GPU notebooks (10.2, 10.3). Both are hybridizable.
+``load_data_fashion_mnist_subset`` is taught in notebook 8.5 (AlexNet and VGG) and reused by
+8.6-8.8 to train reduced networks on a CPU. ``Residual`` and ``resnet18`` are taught in notebook
+8.8 (ResNet and DenseNet); ``resnet18`` is reused by image augmentation (11.1) and the multi-GPU
+notebooks (10.2, 10.3). Both are hybridizable.
 """
+import numpy as np
+from mxnet import gluon, nd
 from mxnet.gluon import nn
 
-__all__ = ["Residual", "resnet18"]
+import d2l
+
+__all__ = ["load_data_fashion_mnist_subset", "Residual", "resnet18"]
+
+
+def load_data_fashion_mnist_subset(batch_size, train_per_class, test_per_class=None, resize=None):
+    """Return ``(train_iter, test_iter)`` over a class-balanced part of Fashion-MNIST.
+
+    The first ``train_per_class`` training images of every class are kept (at most 6,000), and
+    the first ``test_per_class`` test images of every class (at most 1,000; None keeps the whole
+    test set). With ``resize``, all images are resized bilinearly to ``resize`` x ``resize`` once,
+    up front. Batches are float32 in [0, 1] of shape ``(batch, 1, H, W)`` with int32 labels.
+    """
+    if batch_size <= 0:
+        raise ValueError(f"batch_size must be positive, got {batch_size}")
+    if resize is not None and resize < 1:
+        raise ValueError(f"resize must be a positive size, got {resize}")
+
+    def dataset(train, per_class):
+        images, labels = d2l.load_idx_dataset("fashion-mnist", train)
+        if per_class is not None:
+            available = int(np.bincount(labels).min())
+            if not 1 <= per_class <= available:
+                raise ValueError(f"per-class size must be in 1..{available}, got {per_class}")
+            keep = np.sort(np.concatenate([np.flatnonzero(labels == c)[:per_class] for c in range(10)]))
+            images, labels = images[keep], labels[keep]
+        X = nd.array(images[:, None, :, :], dtype="float32") / 255
+        if resize is not None:
+            X = nd.concat(*[nd.contrib.BilinearResize2D(X[i:i + 1000], height=resize, width=resize)
+                            for i in range(0, X.shape[0], 1000)], dim=0)
+        return gluon.data.ArrayDataset(X, nd.array(labels, dtype="int32"))
+
+    train_iter = gluon.data.DataLoader(dataset(True, train_per_class), batch_size, shuffle=True)
+    test_iter = gluon.data.DataLoader(dataset(False, test_per_class), batch_size, shuffle=False)
+    return train_iter, test_iter
 
 
 class Residual(nn.HybridBlock):
